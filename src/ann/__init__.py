@@ -3,7 +3,7 @@
 One module per idea of the chapter:
 
 - ``ann.mcculloch_pitts``: McCulloch–Pitts neurons, logic gates and their truth tables.
-- ``ann.tlu``: step functions, the threshold logic unit and a dense layer of them (Equations 10-1, 10-2).
+- ``ann.tlu``: step functions, the threshold logic unit and a layer of them (Equations 10-1, 10-2).
 - ``ann.perceptron``: the perceptron learning rule (Equation 10-3).
 - ``ann.xor``: the two-layer network of Figure 10-6 that computes XOR.
 - ``ann.activations``: activation functions and their derivatives.
