@@ -5,12 +5,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-# Quiet TensorFlow's C++ logging and keep every run on the CPU.
+# Quiet TensorFlow's C++ logging and keep every run on the CPU. TF_ENABLE_ONEDNN_OPTS=0 also
+# silences the oneDNN notice TensorFlow prints to stderr whatever the log level.
 export TF_CPP_MIN_LOG_LEVEL := 3
+export TF_ENABLE_ONEDNN_OPTS := 0
 export CUDA_VISIBLE_DEVICES := -1
 export PYTHONHASHSEED := 0
 
-.PHONY: setup test lint format book bench lock clean
+.PHONY: setup test lint format book bench release lock clean
 
 setup: $(STAMP)
 
@@ -32,8 +34,37 @@ format: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest --cov --cov-report=term-missing
 
-book: $(STAMP)
+# The book: strict build (any warning fails it). Pages execute at build time; the execution
+# cache (_build/.jupyter_cache) re-runs a page only when its code changes. It cannot see changes
+# to the package the pages import, so it is emptied whenever src/ or the environment changes.
+# MathJax comes from npm (package-lock.json) so that the site loads nothing from another host.
+NODE_STAMP := node_modules/.package-lock.json
+BOOK_CACHE_STAMP := _build/.book-cache-stamp
+
+# Two builds at once would share, and break, the execution cache: `flock` runs them in turn.
+book: $(STAMP) $(NODE_STAMP)
+	mkdir -p _build
+	flock _build/.book.lock $(MAKE) --no-print-directory book-locked
+
+# The build itself; `make book` runs it while holding the lock.
+.PHONY: book-locked
+book-locked: $(BOOK_CACHE_STAMP)
+	rm -rf _build/html/reports
 	$(BIN)/jupyter-book build . --all -n -W --keep-going
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(BOOK_CACHE_STAMP): $(wildcard src/ann/*.py) requirements.txt
+	rm -rf _build/.jupyter_cache
+	mkdir -p _build
+	touch $@
+
+# Regenerate the student release (exercises/) and the book's assignment pages from solutions/.
+release: $(STAMP)
+	$(BIN)/nbgrader generate_assignment --force "*"
+	$(BIN)/python -m ann.course pages
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
@@ -49,4 +80,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) _build .jupyter_cache .pytest_cache .ruff_cache .coverage
+	rm -rf $(VENV) _build .jupyter_cache .pytest_cache .ruff_cache .coverage node_modules

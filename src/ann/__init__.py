@@ -12,6 +12,8 @@ One module per idea of the chapter:
 - ``ann.keras_models``: Keras builders (Sequential, Functional, Subclassing), callbacks, saving.
 - ``ann.data``: data loaders and splits.
 - ``ann.plots``: the figures of the book.
+- ``ann.course``: tooling of the graded course (book pages, self-check, feedback).
+- ``ann.grading``: helpers for the hidden tests of the assignments.
 """
 
 __version__ = "0.1.0"
