@@ -56,7 +56,7 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(BOOK_CACHE_STAMP): $(wildcard src/ann/*.py) requirements.txt
+$(BOOK_CACHE_STAMP): $(shell find src -name "*.py") requirements.txt
 	rm -rf _build/.jupyter_cache
 	mkdir -p _build
 	touch $@
