@@ -3,6 +3,11 @@
 The session builds the book once with ``make book`` (the documented command: a strict build in
 which any warning is an error, with every page executed or taken from the execution cache) and
 every test reads the result in ``_build/html``.
+
+The numbered equations, figures and tables the checks look for are read from the MyST sources
+themselves (``$$ ... $$ (label)``, ``:label:``, ``:name:``, ``(label)=`` and the ``name:`` of a
+code cell's figure metadata), so a new one is checked as soon as it is written. The lists below
+name the labels the chapter must keep, whatever else is added.
 """
 
 import functools
@@ -15,7 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
@@ -24,16 +29,68 @@ BOOK_PAGES_WITH_CODE = (
     "book/02_mcculloch_pitts",
     "book/03_perceptron",
     "book/04_xor",
+    "book/05_mlp_backprop",
+    "book/06_activations",
+    "book/07_regression_classification",
+    "book/08_keras_sequential",
+    "book/09_keras_functional",
+    "book/10_keras_saving_callbacks",
+    "book/11_tuning",
+    "book/12_exercises",
 )
 EXPECTED_EQUATIONS = {
-    "book/03_perceptron": ("eq-step-functions", "eq-dense-layer", "eq-perceptron-rule"),
+    "book/03_perceptron": (
+        "eq-step-functions",
+        "eq-dense-layer",
+        "eq-perceptron-rule",
+        "eq-novikoff-bound",
+    ),
     "book/04_xor": ("eq-xor-constraints",),
+    "book/05_mlp_backprop": (
+        "eq-forward-z",
+        "eq-forward-a",
+        "eq-delta-def",
+        "eq-delta-output",
+        "eq-grad-params",
+        "eq-delta-recursion",
+        "eq-gd-step",
+        "eq-small-graph",
+        "eq-finite-difference",
+    ),
+    "book/06_activations": (
+        "eq-sigmoid",
+        "eq-tanh",
+        "eq-relu",
+        "eq-softplus",
+        "eq-softmax",
+        "eq-linear-composition",
+    ),
+    "book/07_regression_classification": (
+        "eq-mse",
+        "eq-mae",
+        "eq-huber",
+        "eq-binary-crossentropy",
+        "eq-categorical-crossentropy",
+    ),
+    "book/09_keras_functional": ("eq-weighted-loss",),
 }
 EXPECTED_FIGURES = {
     "book/01_biological_to_artificial": ("fig-biological-neuron",),
     "book/02_mcculloch_pitts": ("fig-mp-gates", "fig-mp-xor"),
-    "book/03_perceptron": ("fig-iris-perceptron",),
-    "book/04_xor": ("fig-xor-points", "fig-xor-network-regions"),
+    "book/03_perceptron": ("fig-perceptron-architecture", "fig-iris-perceptron"),
+    "book/04_xor": ("fig-xor-points", "fig-xor-architecture", "fig-xor-network-regions"),
+    "book/05_mlp_backprop": ("fig-mlp-architecture", "fig-computational-graph", "fig-xor-mlp"),
+    "book/06_activations": ("fig-activations", "fig-relu-softplus"),
+    "book/07_regression_classification": ("fig-regression-losses",),
+    "book/08_keras_sequential": ("fig-digits-samples", "fig-sequential-learning-curves"),
+    "book/09_keras_functional": ("fig-wide-deep-curves",),
+    "book/10_keras_saving_callbacks": ("fig-early-stopping", "fig-tensorboard-scalars"),
+    "book/11_tuning": ("fig-learning-rate-sweep",),
+    "book/12_exercises": ("fig-exercise-xor-gates", "fig-exercise-activations"),
+}
+EXPECTED_TABLES = {
+    # The chapter's two summary tables: typical regression and classification MLPs.
+    "book/07_regression_classification": ("tbl-regression-mlp", "tbl-classification-mlp"),
 }
 MAKE_BOOK = ("make", "--no-print-directory", "book")
 # The command inside `make book`, without the steps that prepare the environment and the cache
@@ -60,6 +117,81 @@ RESOURCE_ATTRIBUTES = {
 }
 CSS_URL = re.compile(r"""url\(\s*(['"]?)(?P<url>[^'")]*)\1\s*\)""")
 CSS_IMPORT = re.compile(r"""@import\s+(?:url\()?\s*['"]?(?P<url>[^'");\s]+)""")
+
+# MyST syntax that declares a numbered target. Display math: `$$ ... $$ (label)`.
+LABELLED_DOLLAR_MATH = re.compile(r"^[ \t]*\$\$[ \t]*\((?P<label>[^)\s]+)\)[ \t]*$", re.MULTILINE)
+# A directive's opening fence, with the `:option: value` lines that follow it.
+DIRECTIVE = re.compile(
+    r"^[ \t]*(?:`{3,}|:{3,})\{(?P<name>[\w-]+)\}[^\n]*\n(?P<options>(?:[ \t]*:[\w-]+:[^\n]*\n)*)",
+    re.MULTILINE,
+)
+DIRECTIVE_OPTION = re.compile(r"^[ \t]*:(?P<key>[\w-]+):[ \t]*(?P<value>\S+)", re.MULTILINE)
+# A target `(label)=` and the first non-blank line after it.
+TARGET = re.compile(r"^\((?P<label>[^)\s]+)\)=[ \t]*\n(?:[ \t]*\n)*(?P<next>[^\n]*)", re.MULTILINE)
+# The YAML block at the top of a code cell (its `mystnb: figure: name:` names a figure).
+CODE_CELL_METADATA = re.compile(
+    r"^`{3,}\{code-cell\}[^\n]*\n---\n(?P<yaml>.*?)\n---\n", re.MULTILINE | re.DOTALL
+)
+EQUATION_REFERENCE = re.compile(r"\{eq\}`(?P<label>[^`]+)`")
+# Which kind of numbered target each directive makes, and the option holding its label.
+LABELLING_DIRECTIVES = {
+    "math": ("equations", "label"),
+    "figure": ("figures", "name"),
+    "table": ("tables", "name"),
+    "list-table": ("tables", "name"),
+    "csv-table": ("tables", "name"),
+}
+
+
+@dataclass(frozen=True)
+class SourceLabels:
+    """The numbered targets a MyST page declares (in page order) and the equations it cites."""
+
+    equations: tuple[str, ...]
+    figures: tuple[str, ...]
+    tables: tuple[str, ...]
+    equation_references: tuple[str, ...]
+
+
+def parse_labels(text: str) -> SourceLabels:
+    """Find the labels of the equations, figures and tables declared in MyST ``text``."""
+    found: dict[str, list[tuple[int, str]]] = {"equations": [], "figures": [], "tables": []}
+    for match in LABELLED_DOLLAR_MATH.finditer(text):
+        found["equations"].append((match.start(), match["label"]))
+    for match in DIRECTIVE.finditer(text):
+        if match["name"] not in LABELLING_DIRECTIVES:
+            continue
+        kind, option = LABELLING_DIRECTIVES[match["name"]]
+        for declared in DIRECTIVE_OPTION.finditer(match["options"]):
+            if declared["key"] == option:
+                found[kind].append((match.start(), declared["value"]))
+    for match in TARGET.finditer(text):
+        directive = DIRECTIVE.match(match["next"] + "\n")
+        if directive and directive["name"] in LABELLING_DIRECTIVES:
+            kind, _ = LABELLING_DIRECTIVES[directive["name"]]
+            found[kind].append((match.start(), match["label"]))
+    for match in CODE_CELL_METADATA.finditer(text):
+        metadata = yaml.safe_load(match["yaml"]) or {}
+        name = metadata.get("mystnb", {}).get("figure", {}).get("name")
+        if name:
+            found["figures"].append((match.start(), name))
+    in_order = {kind: tuple(label for _, label in sorted(labels)) for kind, labels in found.items()}
+    references = tuple(match["label"] for match in EQUATION_REFERENCE.finditer(text))
+    return SourceLabels(**in_order, equation_references=references)
+
+
+@functools.cache
+def source_labels(document: str) -> SourceLabels:
+    """The labels declared in the source of ``document`` (a path without suffix)."""
+    return parse_labels((ROOT / f"{document}.md").read_text(encoding="utf-8"))
+
+
+@functools.cache
+def chapter_numbers() -> dict[str, int]:
+    """The chapter number of each page of the numbered part (figures 3.1, 3.2... on page 3)."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    (chapter,) = [part for part in toc["parts"] if part.get("numbered")]
+    return {entry["file"]: number for number, entry in enumerate(chapter["chapters"], start=1)}
 
 
 @dataclass(frozen=True)
@@ -116,8 +248,24 @@ def toc_documents() -> list[str]:
     return documents
 
 
+@functools.cache
 def page(document: str) -> BeautifulSoup:
+    """The built page of ``document``, parsed (once: the tests only read it)."""
     return BeautifulSoup((HTML / f"{document}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+@functools.cache
+def ids_in(path: Path) -> frozenset[str]:
+    """Every ``id`` of the built HTML file ``path``."""
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    return frozenset(element["id"] for element in soup.find_all(id=True))
+
+
+def equation_number(block: Tag) -> str:
+    """The number shown next to a numbered equation, such as ``(3.1)``."""
+    number = block.select_one("span.eqno")
+    assert number is not None, f"equation {block.get('id')} has no number"
+    return number.find(string=True, recursive=False).strip()
 
 
 def all_html_files() -> list[Path]:
@@ -176,35 +324,117 @@ def test_setup_cells_are_hidden(book: BookBuild) -> None:
         assert "TF_CPP_MIN_LOG_LEVEL" not in html, f"{document} shows its setup cell"
 
 
+def test_the_sources_declare_the_expected_labels() -> None:
+    parsed = parse_labels(
+        "(fig-drawn)=\n\n```{figure} drawing.png\nA caption.\n```\n"
+        "```{math}\n:label: eq-directive\nx = 1\n```\n"
+        "$$\ny = 2\n$$ (eq-dollar)\n\n"
+        "```{code-cell} ipython3\n---\nmystnb:\n  figure:\n    name: fig-cell\n---\nplot()\n```\n"
+        "::::{table} A caption.\n:name: tbl-table\n\n| a |\n|---|\n| 1 |\n::::\n"
+        "See {eq}`eq-dollar` and {eq}`eq-directive`.\n"
+    )
+    assert parsed == SourceLabels(
+        equations=("eq-directive", "eq-dollar"),
+        figures=("fig-drawn", "fig-cell"),
+        tables=("tbl-table",),
+        equation_references=("eq-dollar", "eq-directive"),
+    )
+    for expected, kind in (
+        (EXPECTED_EQUATIONS, "equations"),
+        (EXPECTED_FIGURES, "figures"),
+        (EXPECTED_TABLES, "tables"),
+    ):
+        for document, labels in expected.items():
+            declared = getattr(source_labels(document), kind)
+            missing = set(labels) - set(declared)
+            assert not missing, f"{document} no longer declares the {kind} {sorted(missing)}"
+
+
 def test_equations_are_numbered_math_with_their_labels(book: BookBuild) -> None:
-    for document, labels in EXPECTED_EQUATIONS.items():
+    for document, chapter in chapter_numbers().items():
         soup = page(document)
-        for label in labels:
+        labels = source_labels(document).equations
+        for position, label in enumerate(labels, start=1):
             block = soup.find(id=f"equation-{label}")
             assert block is not None, f"{document}: no equation labelled {label}"
             assert "math" in block.get("class", []), f"{document}: {label} is not a math block"
             assert re.search(r"\\\[|\$\$|\\begin", block.get_text()), f"{label} holds no TeX"
-            number = block.select_one("span.eqno")
-            assert number is not None and re.search(r"\(\d+\.\d+\)", number.get_text())
-            references = soup.select(f'a[href="#equation-{label}"]')
-            assert any("eqno" not in (a.parent.get("class") or []) for a in references), (
-                f"{document}: equation {label} is never referred to with {{eq}}"
-            )
-        scripts = [script.get("src", "") for script in soup.find_all("script")]
-        assert any(src.startswith("../_static/es5/tex-mml-chtml.js") for src in scripts)
+            # Jupyter Book numbers equations per page: chapter.position, in page order.
+            number = equation_number(block)
+            assert number == f"({chapter}.{position})", f"{document}: {label} is numbered {number}"
+        if labels:
+            scripts = [script.get("src", "") for script in soup.find_all("script")]
+            assert any(src.startswith("../_static/es5/tex-mml-chtml.js") for src in scripts)
+
+
+def test_equation_references_resolve(book: BookBuild) -> None:
+    """Each {eq} role links to its numbered equation (on any page) and shows that number."""
+    for document in chapter_numbers():
+        links = [
+            link
+            for link in page(document).select("article a.reference.internal[href]")
+            if "#equation-" in link["href"]
+        ]
+        cited = source_labels(document).equation_references
+        assert len(links) == len(cited), (
+            f"{document}: {len(cited)} {{eq}} roles but {len(links)} links"
+        )
+        for link, label in zip(links, cited, strict=True):
+            target_file, _, fragment = link["href"].partition("#")
+            assert fragment == f"equation-{label}", f"{document}: {link} does not point to {label}"
+            target = Path(document).parent / Path(target_file).stem if target_file else document
+            block = page(Path(target).as_posix()).find(id=fragment)
+            assert block is not None, f"{document}: {label} points to a missing equation"
+            number = equation_number(block)
+            assert link.get_text(strip=True) == number, f"{document}: {link} instead of {number}"
 
 
 def test_figures_are_generated_images_with_captions(book: BookBuild) -> None:
-    for document, names in EXPECTED_FIGURES.items():
+    for document, chapter in chapter_numbers().items():
         soup = page(document)
+        names = source_labels(document).figures
+        assert names, f"{document} has no figure"
         for name in names:
             figure = soup.find(id=name)
-            assert figure is not None, f"{document}: no figure named {name}"
+            assert figure is not None and figure.name == "figure", f"{document}: no figure {name}"
             image = figure.find("img")
             assert image is not None, f"{document}: figure {name} has no image"
             assert (HTML / "book" / image["src"]).resolve().is_file()
             caption = figure.find("figcaption")
-            assert caption is not None and len(caption.get_text(strip=True)) > 20
+            assert caption is not None, f"{document}: figure {name} has no caption"
+            assert caption.select_one(".caption-number").get_text().startswith(f"Fig. {chapter}.")
+            assert len(caption.select_one(".caption-text").get_text(strip=True)) > 20
+
+
+def test_tables_are_html_tables_with_captions(book: BookBuild) -> None:
+    for document, chapter in chapter_numbers().items():
+        soup = page(document)
+        for name in source_labels(document).tables:
+            table = soup.find(id=name)
+            assert table is not None and table.name == "table", f"{document}: no table {name}"
+            caption = table.find("caption")
+            assert caption is not None, f"{document}: table {name} has no caption"
+            assert caption.select_one(".caption-number").get_text().startswith(f"Table {chapter}.")
+            assert len(table.select("thead th")) >= 2, f"{document}: table {name} has no header"
+            assert len(table.select("tbody tr")) >= 2, f"{document}: table {name} has no rows"
+            assert soup.select(f'article a.reference.internal[href="#{name}"]'), (
+                f"{document}: table {name} is never referred to with {{numref}}"
+            )
+
+
+def test_internal_links_resolve(book: BookBuild) -> None:
+    """Links between pages ({doc}, {numref}, {eq}, the table of contents) reach existing targets."""
+    for path in all_html_files():
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for link in soup.select("a[href]"):
+            href = link["href"]
+            if is_remote(href) or href.startswith(("mailto:", "javascript:")) or href == "#":
+                continue
+            target_path, _, fragment = href.partition("#")
+            target = (path.parent / target_path).resolve() if target_path else path
+            assert target.is_file(), f"{path.relative_to(HTML)}: broken link {href}"
+            if fragment and target.suffix == ".html":
+                assert fragment in ids_in(target), f"{path.relative_to(HTML)}: broken link {href}"
 
 
 def test_every_image_exists(book: BookBuild) -> None:
