@@ -56,3 +56,12 @@ c.OverwriteCells.add_missing_cells = True
 # Feedback shows a student the visible tests only: hidden test code and whatever its failures
 # printed are removed before the HTML is written.
 c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
+
+# Every submission is untrusted code: `nbgrader autograde` runs it in a sandbox (bubblewrap and
+# prlimit; see docs/grading-security.md). The graded notebook is the release with the student's
+# answers pasted in; the kernel sees no course folder, gradebook, home folder or network; time,
+# memory, processes and output are limited; feedback shows no hidden test or submission output;
+# the CSV export is quoted. Limits: configure(c, notebook_seconds=..., memory_bytes=...).
+from ann.sandbox import configure  # noqa: E402 (the sandbox builds on the settings above)
+
+configure(c)

@@ -261,3 +261,11 @@ def test_export_lists_every_graded_submission(course: GradedCourse) -> None:
         assert scores[("solved", assignment)] == 10
         assert scores[("untouched", assignment)] == 0
         assert scores[("partly", assignment)] == scores[("partly_again", assignment)]
+
+
+def test_grading_runs_in_the_sandbox(course: GradedCourse) -> None:
+    """``nbgrader_config.py`` turns on ``ann.sandbox``: each autograded notebook records its run."""
+    for assignment, solution in SOLUTIONS.items():
+        path = course.path / "var" / "autograded" / "solved" / assignment / solution.name
+        run = nbformat.read(path, as_version=4).metadata["sandbox"]
+        assert run["stopped"] is None and run["flags"] == [], (assignment, run)
