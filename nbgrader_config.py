@@ -10,11 +10,6 @@ import os
 import sys
 from pathlib import Path
 
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import GetGrades
-
-from ann.course import HideHiddenTests
-
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 
 c.CourseDirectory.source_directory = "solutions"
@@ -52,10 +47,6 @@ c.IgnorePattern.pattern = (
 
 # A deleted test cell is put back from the gradebook instead of waiting for manual grading.
 c.OverwriteCells.add_missing_cells = True
-
-# Feedback shows a student the visible tests only: hidden test code and whatever its failures
-# printed are removed before the HTML is written.
-c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
 
 # Every submission is untrusted code: `nbgrader autograde` runs it in a sandbox (bubblewrap and
 # prlimit; see docs/grading-security.md). The graded notebook is the release with the student's

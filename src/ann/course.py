@@ -8,7 +8,6 @@ the grading workspace). This module adds what nbgrader lacks:
   but exits with status 1 when a test fails (``nbgrader validate`` exits 0 either way).
 - ``python -m ann.course pages`` writes the book's "Exercises" and "Solutions" pages into
   ``book/assignments/`` with every hidden test removed.
-- ``HideHiddenTests`` removes hidden tests, and what their failures printed, from feedback.
 - ``fill_in_solutions`` makes submissions with known scores, to try the grading.
 
 The hidden tests themselves use ``ann.grading``.
@@ -22,7 +21,6 @@ import sys
 from pathlib import Path
 
 import nbformat
-from nbgrader.preprocessors import ClearHiddenTests
 from nbgrader.validator import Validator
 
 BEGIN_SOLUTION = "### BEGIN SOLUTION"
@@ -97,30 +95,6 @@ def without_markers(source: str, *markers: str) -> str:
     """Return ``source`` without the lines that hold one of ``markers`` (the text between stays)."""
     lines = source.split("\n")
     return "\n".join(line for line in lines if not any(m in line for m in markers))
-
-
-class HideHiddenTests(ClearHiddenTests):
-    """Feedback preprocessor: remove hidden tests and the outputs they produced.
-
-    nbgrader's feedback shows each test cell as it was graded, hidden tests and their
-    tracebacks included. This preprocessor (run after ``GetGrades``, so scores are kept)
-    deletes the hidden region of every test cell and replaces that cell's outputs by one line
-    naming the error type, if any, so the student learns that the cell failed but not how
-    the hidden tests work.
-    """
-
-    def preprocess_cell(self, cell, resources, cell_index):
-        had_hidden_tests = BEGIN_HIDDEN in cell.source
-        cell, resources = super().preprocess_cell(cell, resources, cell_index)
-        if had_hidden_tests and cell.cell_type == "code":
-            errors = [out.ename for out in cell.outputs if out.output_type == "error"]
-            message = (
-                f"The tests of this cell failed ({', '.join(errors)}); hidden tests are not shown."
-                if errors
-                else "The tests of this cell, hidden ones included, passed."
-            )
-            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=message + "\n")]
-        return cell, resources
 
 
 def _grade_id(cell: nbformat.NotebookNode) -> str | None:
