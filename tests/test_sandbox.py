@@ -25,14 +25,15 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
-from hostile.corpus import CASES, LOGIC, XOR, Case
+from hostile.corpus import CASES, LOGIC, WRONG_NEURON, XOR, Case, _probe
 
 from ann.course import BEGIN_HIDDEN, END_HIDDEN, assignment_notebooks, fill_in_solutions
+from ann.sandbox import jail, landlock
 from ann.sandbox.audit import suspicious_constructs
 from ann.sandbox.execute import submission_files
 from ann.sandbox.instrument import instrument_test
 from ann.sandbox.intake import SubmissionRefused, protected_names, rebuild
-from ann.sandbox.jail import SANDBOX_UID, jail_command, missing_programs
+from ann.sandbox.jail import SANDBOX_UID, jail_command, missing_programs, readonly_paths
 from ann.sandbox.kernel import NotPlainDataError, plain, truth
 from ann.sandbox.limits import Limits
 from ann.sandbox.reports import spreadsheet_safe
@@ -146,10 +147,28 @@ def test_jail_command_hides_the_course_and_drops_the_network(tmp_path: Path) -> 
     )
     assert command[0] == "prlimit" and command[-3:] == ["python", "-m", "kernel"]
     assert {"--unshare-net", "--unshare-pid", "--die-with-parent", "--clearenv"} <= set(command)
+    # the process limit is set inside the sandbox, where it counts the sandbox's processes only
+    assert command[-6:-3] == ["prlimit", f"--nproc={Limits().processes}", "--"]
+    assert not any(arg.startswith("--nproc") for arg in command[: command.index("bwrap")])
     mounted = {command[i + 2] for i, arg in enumerate(command) if arg in ("--bind", "--ro-bind")}
     assert str(ROOT) not in mounted and str(tmp_path) in mounted
     with pytest.raises(ValueError, match="kernel command"):
         jail_command([], runtime_dir=tmp_path, files={}, limits=Limits())
+
+
+def test_folders_below_a_scratch_folder_are_created_readable(monkeypatch, tmp_path: Path) -> None:
+    """An environment under /tmp (a CI clone, say) must stay reachable by the kernel's user."""
+    environment = Path("/tmp/clone/.venv")
+    monkeypatch.setattr(jail, "readonly_paths", lambda: [environment])
+    command = jail_command(["python"], runtime_dir=tmp_path, files={}, limits=Limits())
+    # "--perms MODE --dir PATH" and "--perms MODE --size N --tmpfs PATH": the mode of each folder
+    modes = {
+        command[i + 3 if command[i + 2] == "--dir" else i + 5]: command[i + 1]
+        for i, arg in enumerate(command)
+        if arg == "--perms"
+    }
+    assert modes["/tmp/clone"] == "0755"
+    assert modes["/tmp"] == "1777", "the scratch folder keeps its own mode"
 
 
 def test_only_the_submissions_regular_files_enter_the_sandbox(tmp_path: Path) -> None:
@@ -159,6 +178,28 @@ def test_only_the_submissions_regular_files_enter_the_sandbox(tmp_path: Path) ->
     (tmp_path / "gradebook.db").symlink_to(tmp_path.parent)
     (tmp_path / "linked").symlink_to(tmp_path / "data", target_is_directory=True)
     assert submission_files(tmp_path) == {"data/points.csv": tmp_path / "data" / "points.csv"}
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux") or landlock.abi_version() == 0,
+    reason="Linux Landlock is not available",
+)
+def test_landlock_leaves_writes_only_where_allowed(tmp_path: Path) -> None:
+    (tmp_path / "open").mkdir()
+    (tmp_path / "closed").mkdir()
+    code = (
+        "import sys\nfrom ann.sandbox import landlock\n"
+        "rights = landlock.write_rights(landlock.abi_version())\n"
+        "assert landlock.restrict_writes({sys.argv[1] + '/open': rights, '/missing': rights})\n"
+        "open(sys.argv[1] + '/open/file', 'w').write('x')\n"
+        "try:\n    open(sys.argv[1] + '/closed/file', 'w')\n"
+        "except PermissionError:\n    print('refused')\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=60
+    )
+    assert run.stdout == "refused\n", run.stderr
+    assert (tmp_path / "open" / "file").exists() and not (tmp_path / "closed" / "file").exists()
 
 
 def _answer_sources(notebook) -> dict[str, str]:
@@ -217,12 +258,12 @@ def test_spreadsheet_safe_neutralises_formulas_only(value, expected) -> None:
 class Batch:
     path: Path
     autograde: subprocess.CompletedProcess
-    regrade: subprocess.CompletedProcess
-    feedback: subprocess.CompletedProcess
-    export: subprocess.CompletedProcess
     submitted_before: dict[str, str]
     protected_before: dict[str, str]
     connections: list
+    regrade: subprocess.CompletedProcess | None = None
+    feedback: subprocess.CompletedProcess | None = None
+    export: subprocess.CompletedProcess | None = None
 
     def log(self) -> str:
         return self.autograde.stdout + self.autograde.stderr
@@ -274,15 +315,29 @@ def _notebook_bytes(case: Case, course: Path, port: int) -> bytes:
     return nbformat.writes(notebook, version=version).encode()
 
 
-def _nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
+def _nbgrader(
+    course: Path, *args: str, prefix: tuple[str, ...] = (), env: dict | None = None
+) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [str(NBGRADER), *args], cwd=course, capture_output=True, text=True, timeout=1200
+        [*prefix, str(NBGRADER), *args],
+        cwd=course,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        env=env,
     )
 
 
-@pytest.fixture(scope="module")
-def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
-    course = tmp_path_factory.mktemp("sandboxed-course")
+def _protected_files(course: Path) -> dict[str, str]:
+    return {
+        **_fingerprints(course / "solutions"),
+        **_fingerprints(course / "exercises"),
+        "nbgrader_config.py": _fingerprints(course)["nbgrader_config.py"],
+    }
+
+
+def _submit(course: Path, cases: list[Case], port: int) -> None:
+    """A sandboxed copy of the course with the release generated and ``cases`` submitted."""
     shutil.copy(ROOT / "nbgrader_config.py", course)
     with open(course / "nbgrader_config.py", "a") as config:
         config.write(SANDBOX_SETTINGS)
@@ -290,39 +345,47 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
     shutil.copytree(ROOT / "exercises", course / "exercises")
     generate = _nbgrader(course, "generate_assignment", "--force", "*")
     assert generate.returncode == 0, generate.stderr
-    server = socket.create_server(("127.0.0.1", 0))
-    server.settimeout(0.1)
-    port = server.getsockname()[1]
-    for case in CASES:
+    for case in cases:
         folder = course / "var" / "submitted" / case.student / case.assignment
         folder.mkdir(parents=True, exist_ok=True)
         name = case.file_name or SOLUTIONS[case.assignment].name
         (folder / name).write_bytes(_notebook_bytes(case, course, port))
-    submitted_before = _fingerprints(course / "var" / "submitted")
-    protected_before = {
-        **_fingerprints(course / "solutions"),
-        **_fingerprints(course / "exercises"),
-        "nbgrader_config.py": _fingerprints(course)["nbgrader_config.py"],
-    }
-    autograde = _nbgrader(course, "autograde", "*")
-    regrade = _nbgrader(course, "autograde", LOGIC, "--student", "solved", "--force")
-    feedback = _nbgrader(course, "generate_feedback", "*")
-    export = _nbgrader(course, "export", "--to", "var/grades.csv")
+
+
+def _accepted(server: socket.socket) -> list:
+    """The connections a submission opened to ``server`` (which is closed)."""
     connections = []
     try:
         connections.append(server.accept())
     except TimeoutError:
         pass
     server.close()
+    return connections
+
+
+def _loopback_server() -> tuple[socket.socket, int]:
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.1)
+    return server, server.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
+    course = tmp_path_factory.mktemp("sandboxed-course")
+    server, port = _loopback_server()
+    _submit(course, CASES, port)
+    submitted_before = _fingerprints(course / "var" / "submitted")
+    protected_before = _protected_files(course)
+    autograde = _nbgrader(course, "autograde", "*")
     return Batch(
         course,
         autograde,
-        regrade,
-        feedback,
-        export,
         submitted_before,
         protected_before,
-        connections,
+        regrade=_nbgrader(course, "autograde", LOGIC, "--student", "solved", "--force"),
+        feedback=_nbgrader(course, "generate_feedback", "*"),
+        export=_nbgrader(course, "export", "--to", "var/grades.csv"),
+        connections=_accepted(server),
     )
 
 
@@ -339,6 +402,10 @@ def test_corpus_is_large_and_varied() -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
 def test_each_submission_gets_its_expected_outcome(batch: Batch, case: Case) -> None:
+    _check_outcome(batch, case)
+
+
+def _check_outcome(batch: Batch, case: Case) -> None:
     total = batch.total(case.student, case.assignment)
     assert total == case.score, f"{case.student}: {case.attack}"
     autograded = batch.autograded(case.student, case.assignment)
@@ -361,12 +428,7 @@ def test_each_submission_gets_its_expected_outcome(batch: Batch, case: Case) -> 
 @pytest.mark.slow
 def test_nothing_outside_the_submissions_copy_changed(batch: Batch) -> None:
     assert _fingerprints(batch.path / "var" / "submitted") == batch.submitted_before
-    after = {
-        **_fingerprints(batch.path / "solutions"),
-        **_fingerprints(batch.path / "exercises"),
-        "nbgrader_config.py": _fingerprints(batch.path)["nbgrader_config.py"],
-    }
-    assert after == batch.protected_before
+    assert _protected_files(batch.path) == batch.protected_before
     for planted in (Path("/root/planted.py"), Path("/tmp/ann-planted.py")):
         assert not planted.exists()
     assert not (
@@ -378,10 +440,12 @@ def test_nothing_outside_the_submissions_copy_changed(batch: Batch) -> None:
 @needs_sandbox
 @pytest.mark.slow
 def test_no_process_of_the_sandbox_survives(batch: Batch) -> None:
+    _assert_no_survivors(SANDBOX_UID if os.geteuid() == 0 else os.geteuid())
+
+
+def _assert_no_survivors(uid: int) -> None:
     survivors = subprocess.run(
-        ["ps", "-o", "pid=,args=", "-u", str(SANDBOX_UID if os.geteuid() == 0 else os.geteuid())],
-        capture_output=True,
-        text=True,
+        ["ps", "-o", "pid=,args=", "-u", str(uid)], capture_output=True, text=True
     ).stdout
     assert "sleep 1000" not in survivors and "ann.sandbox.kernel" not in survivors
 
@@ -422,3 +486,153 @@ def test_export_is_quoted_and_formula_free(batch: Batch) -> None:
     assert not any(value.startswith("=") for row in rows for value in row.values())
     scores = {(row["student_id"], row["assignment"]): float(row["score"]) for row in rows}
     assert scores[('\'=1+2,"x"', LOGIC)] == 10
+
+
+# --- grading as a normal user -------------------------------------------------------------------
+#
+# An instructor grades as an ordinary user: bwrap then builds its sandbox in an unprivileged user
+# namespace, and the kernel runs as the instructor's own user. This batch runs the real
+# `nbgrader autograde` as such a user (`nobody`, switched to from root) on a copy of the course
+# that user owns, with a home folder of its own holding a secret.
+
+INSTRUCTOR_UID = 65534
+AS_INSTRUCTOR = (
+    "setpriv",
+    f"--reuid={INSTRUCTOR_UID}",
+    f"--regid={INSTRUCTOR_UID}",
+    "--clear-groups",
+)
+
+
+def _unprivileged_sandbox_error() -> str | None:
+    """Why the unprivileged batch cannot run here, or None."""
+    if missing_programs() or not sys.platform.startswith("linux"):
+        return f"the sandbox needs Linux and {', '.join(missing_programs())}"
+    if os.geteuid() != 0:
+        return "switching to an unprivileged instructor needs root (run the tests as root)"
+    probe = [*AS_INSTRUCTOR, "bwrap", "--ro-bind", "/", "/", "--unshare-pid", "true"]
+    if subprocess.run(probe, capture_output=True).returncode != 0:
+        return "unprivileged user namespaces are disabled on this machine"
+    return None
+
+
+def _reachable(folders: list[Path], cwd: Path, runtime: Path) -> tuple[str, ...]:
+    """Run as root: a mount namespace in which ``nobody`` can reach ``folders``, in ``cwd``.
+
+    A folder closed to other users on the way (root's home, where pyenv may keep Python, or
+    pytest's temporary folder) is covered by an empty ``tmpfs`` into which only ``folders`` are
+    bound back; ``runtime`` becomes the user's runtime folder ``/run/user/UID``, as on a desktop;
+    the rest of the machine is as it is.
+    """
+    covered: list[Path] = []
+    for folder in folders:
+        for parent in [*reversed(folder.parents), folder][1:]:
+            if not parent.stat().st_mode & 0o001:
+                if parent not in covered:
+                    covered.append(parent)
+                break
+    args = ["bwrap", "--dev-bind", "/", "/"]
+    for path in covered:
+        args += ["--tmpfs", str(path)]
+    for folder in folders:
+        cover = next((path for path in covered if folder.is_relative_to(path)), None)
+        if cover is not None:
+            for parent in reversed(folder.relative_to(cover).parents[:-1]):
+                args += ["--perms", "0755", "--dir", str(cover / parent)]
+            args += ["--bind", str(folder), str(folder)]
+    args += ["--tmpfs", "/run", "--perms", "0755", "--dir", "/run/user"]
+    args += ["--bind", str(runtime), f"/run/user/{INSTRUCTOR_UID}"]
+    return (*args, "--chdir", str(cwd), "--die-with-parent", "--")
+
+
+def _nonroot_cases(home: Path) -> list[Case]:
+    """A few cases from the corpus that depend on who runs the kernel, and two of its own."""
+    chosen = {"solved", "reads_secrets", "aaa_planter", "fork_bomb", "network"}
+    cases = [case for case in CASES if case.student in chosen and case.assignment == LOGIC]
+    home_probes = (
+        _probe("home_secret", f"open('{home}/secret.txt').read()")
+        + _probe("home_write", f"open('{home}/planted.py', 'w').write('x')")
+        + _probe("home_startup", f"open('{home}/.ipython/00-planted.py', 'w').write('x')")
+    )
+    runtime_probes = (
+        "import os\nfrom ipykernel.connect import get_connection_file\n"
+        "folder = os.path.dirname(get_connection_file())\n"
+        + _probe("runtime_chmod_write", "os.chmod(folder, 0o777)\n    open(folder + '/x', 'w')")
+        + _probe("runtime_socket", "os.rename(get_connection_file(), folder + '/moved')")
+    )
+    cases.append(
+        Case(
+            "home",
+            LOGIC,
+            "reads and writes the instructor's home folder",
+            answers={"neuron": home_probes + WRONG_NEURON},
+        )
+    )
+    cases.append(
+        Case(
+            "runtime_folder",
+            LOGIC,
+            "gives itself write access to its socket folder",
+            answers={"neuron": runtime_probes + WRONG_NEURON},
+        )
+    )
+    return cases
+
+
+def _instructor_files(course: Path, home: Path) -> dict[str, str]:
+    """Fingerprints of the course's protected files and the home folder (but for Jupyter's
+    own marker file ``.jupyter/migrated``, which the grader writes)."""
+    files = _protected_files(course)
+    for name, digest in _fingerprints(home).items():
+        if not name.startswith(".jupyter/"):
+            files[f"home/{name}"] = digest
+    return files
+
+
+@pytest.fixture(scope="module")
+def nonroot_batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Batch, list[Case], Path]:
+    reason = _unprivileged_sandbox_error()
+    if reason is not None:
+        pytest.skip(reason)
+    base = tmp_path_factory.mktemp("nonroot")
+    course, home, runtime = base / "course", base / "home", base / "runtime"
+    course.mkdir()
+    runtime.mkdir()
+    (home / ".ipython").mkdir(parents=True)
+    (home / "secret.txt").write_text("the instructor's secret\n")
+    server, port = _loopback_server()
+    cases = _nonroot_cases(home)
+    _submit(course, cases, port)
+    for path in [base, *base.rglob("*")]:
+        os.chown(path, INSTRUCTOR_UID, INSTRUCTOR_UID, follow_symlinks=False)
+    readable = [*readonly_paths(), base]
+    submitted_before = _fingerprints(course / "var" / "submitted")
+    protected_before = _instructor_files(course, home)
+    autograde = _nbgrader(
+        course,
+        "autograde",
+        "*",
+        prefix=(*_reachable(readable, course, runtime), *AS_INSTRUCTOR),
+        env={**os.environ, "HOME": str(home), "XDG_RUNTIME_DIR": f"/run/user/{INSTRUCTOR_UID}"},
+    )
+    batch = Batch(course, autograde, submitted_before, protected_before, _accepted(server))
+    return batch, cases, home
+
+
+@needs_sandbox
+@pytest.mark.slow
+def test_grading_as_a_normal_user_gives_the_expected_outcomes(nonroot_batch) -> None:
+    batch, cases, _ = nonroot_batch
+    assert batch.autograde.returncode == 0, batch.log()[-3000:]
+    for case in cases:
+        _check_outcome(batch, case)
+
+
+@needs_sandbox
+@pytest.mark.slow
+def test_grading_as_a_normal_user_changes_nothing_of_the_instructor(nonroot_batch) -> None:
+    batch, _, home = nonroot_batch
+    assert _fingerprints(batch.path / "var" / "submitted") == batch.submitted_before
+    assert _instructor_files(batch.path, home) == batch.protected_before
+    assert not batch.connections, "a submission reached a server on the host's loopback"
+    _assert_no_survivors(INSTRUCTOR_UID)

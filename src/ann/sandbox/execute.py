@@ -37,7 +37,7 @@ from nbgrader.preprocessors import Execute
 from traitlets import Dict
 
 from ann.sandbox.instrument import instrument_test
-from ann.sandbox.jail import SANDBOX_UID, SandboxedKernelManager, missing_programs
+from ann.sandbox.jail import SANDBOX_UID, SandboxedKernelManager, missing_programs, runtime_parent
 from ann.sandbox.kernel import COMMAND_PREFIX, SNAPSHOT, TEST
 from ann.sandbox.limits import Limits
 
@@ -136,7 +136,7 @@ class SandboxedExecute(Execute):
         self.kernel_process = None
         folder = resources.get("metadata", {}).get("path") or "."
         self.files = submission_files(Path(folder))
-        self.runtime_dir = Path(tempfile.mkdtemp(prefix="ann-sandbox-"))
+        self.runtime_dir = Path(tempfile.mkdtemp(prefix="ann-sandbox-", dir=runtime_parent()))
         if os.geteuid() == 0:
             os.chown(self.runtime_dir, SANDBOX_UID, SANDBOX_UID)
         started = monotonic()
@@ -186,7 +186,8 @@ class SandboxedExecute(Execute):
 
         It is the one host folder the kernel can write to, and files there could fill the disk.
         This holds when grading as root (the kernel runs as another user); a kernel running as
-        the grader's own user could give itself the right back.
+        the grader's own user could give itself the right back, but has given up the right to
+        create anything there but sockets (:func:`ann.sandbox.jail.restrict_kernel_writes`).
         """
         if os.geteuid() == 0:
             os.chown(self.runtime_dir, 0, 0)

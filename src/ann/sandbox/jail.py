@@ -2,14 +2,23 @@
 
 :func:`jail_command` wraps the kernel's command line in
 
-- ``prlimit``: address space, processes, file size, no core files;
-- ``bwrap`` (Debian's ``bubblewrap``): new mount, PID, network, IPC and UTS namespaces; a root
-  file system that holds only the system (``/usr``, ``/etc``), the Python installation, the
-  environment and the ``ann`` package, all read-only; size-capped ``tmpfs`` folders for the
-  home/working folder, ``/tmp`` and ``/dev/shm``; the submission's own files bound read-only into
-  the working folder; an empty environment; the sandbox dies with the grader;
-- ``setpriv`` when the grader runs as root: the kernel then runs as an unprivileged user, which
-  makes the process limit count (Linux does not apply ``RLIMIT_NPROC`` to root).
+- ``prlimit``: address space, file size, no core files;
+- ``bwrap`` (Debian's ``bubblewrap``): new mount, PID, network, IPC and UTS namespaces; a
+  read-only root file system that holds only the system (``/usr``, ``/etc``), the Python
+  installation, the environment and the ``ann`` package, all read-only; size-capped ``tmpfs``
+  folders for the home/working folder, ``/tmp`` and ``/dev/shm``; the submission's own files
+  bound read-only into the working folder; an empty environment; the sandbox dies with the
+  grader;
+- ``setpriv`` when the grader runs as root: the kernel then runs as an unprivileged user
+  (Linux does not apply ``RLIMIT_NPROC`` to root);
+- ``prlimit`` again, inside the sandbox, for the number of processes. ``RLIMIT_NPROC`` counts
+  the processes of a user *in a user namespace*: when the instructor grades as a normal user,
+  bwrap's user namespace makes the limit count the sandbox's processes only, not the
+  instructor's others. (As root, it counts the processes of ``nobody``.)
+
+The kernel itself gives up every write right outside the scratch folders before it starts
+(:func:`restrict_kernel_writes`, Linux Landlock): the host folder of its sockets is then closed
+to it even when it runs as the instructor's own user.
 
 Nothing of the course folder (solutions, gradebook, other students' files, configuration), the
 home folder or the rest of the machine exists inside the sandbox, and there is no network: the
@@ -27,10 +36,13 @@ from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 
+from ann.sandbox import landlock
 from ann.sandbox.limits import Limits
 
 #: The working folder (and home) of the submission inside the sandbox.
 WORKDIR = "/home/student"
+#: Folders the kernel may write to: size-capped ``tmpfs`` mounts that vanish after the run.
+SCRATCH_FOLDERS = ("/tmp", "/dev/shm", WORKDIR)
 #: Unprivileged user the kernel runs as when the grader is root (``nobody`` on Debian).
 SANDBOX_UID = 65534
 #: Environment of the kernel: nothing of the grader's environment is passed on.
@@ -92,24 +104,6 @@ def _parents(paths: list[Path]) -> list[Path]:
     return parents
 
 
-def _process_limit(processes: int) -> int:
-    """``RLIMIT_NPROC`` counts every process of the user: add the ones already running."""
-    if os.geteuid() == 0:
-        return processes
-    uid = os.geteuid()
-    running = sum(
-        1 for entry in Path("/proc").iterdir() if entry.name.isdigit() and _owner(entry) == uid
-    )
-    return running + processes
-
-
-def _owner(path: Path) -> int | None:
-    try:
-        return path.stat().st_uid
-    except OSError:
-        return None
-
-
 def jail_command(
     kernel_argv: list[str],
     *,
@@ -137,7 +131,6 @@ def jail_command(
     args = [
         "prlimit",
         f"--as={limits.memory_bytes}",
-        f"--nproc={_process_limit(limits.processes)}",
         f"--fsize={limits.file_bytes}",
         "--core=0",
         "--",
@@ -148,11 +141,15 @@ def jail_command(
         "--dev",
         "/dev",
     ]
-    for folder in ("/tmp", "/dev/shm", WORKDIR):
+    for folder in SCRATCH_FOLDERS:
         args += ["--perms", "1777", "--size", str(limits.scratch_bytes), "--tmpfs", folder]
-    mounted = [*readonly, *map(Path, ("/tmp", "/dev", "/proc", "/usr", "/etc", WORKDIR))]
+    # Folders that exist inside already: binds (with their content) and the scratch folders
+    # themselves. Folders *below* a scratch folder (an environment under /tmp, say) do not: they
+    # are created here, readable by the kernel's user (bwrap would make them 0700 otherwise).
+    bound = [*readonly, *map(Path, ("/dev", "/proc", "/usr", "/etc"))]
+    scratch = [Path("/tmp"), Path("/dev/shm"), Path(WORKDIR)]
     for parent in _parents([*readonly, runtime_dir]):
-        if not any(parent.is_relative_to(path) for path in mounted):
+        if parent not in scratch and not any(parent.is_relative_to(path) for path in bound):
             args += ["--perms", "0755", "--dir", str(parent)]
     for path in readonly:
         args += ["--ro-bind", str(path), str(path)]
@@ -160,6 +157,8 @@ def jail_command(
     for relative, source in files.items():
         args += ["--ro-bind", str(source), f"{WORKDIR}/{relative}"]
     args += [
+        "--remount-ro",
+        "/",
         "--unshare-net",
         "--unshare-pid",
         "--unshare-ipc",
@@ -187,7 +186,44 @@ def jail_command(
             "--bounding-set=-all",
             "--inh-caps=-all",
         ]
-    return args + list(kernel_argv)
+    return [*args, "prlimit", f"--nproc={limits.processes}", "--", *kernel_argv]
+
+
+def runtime_parent() -> str | None:
+    """The folder in which the grader creates the kernel's socket folder.
+
+    It must not lie under a name that is a scratch folder inside the sandbox: a socket folder
+    under ``/tmp`` would be under the kernel's writable ``/tmp`` for Landlock, which follows
+    the folder's path. The user's runtime folder (``XDG_RUNTIME_DIR``) comes first, then
+    ``~/.cache``; None (the system's temporary folder) if neither fits.
+    """
+    candidates = [os.environ.get("XDG_RUNTIME_DIR"), os.path.expanduser("~/.cache")]
+    for candidate in candidates:
+        if not candidate or not os.path.isabs(candidate):
+            continue
+        path = Path(candidate).resolve()
+        if any(path.is_relative_to(folder) for folder in SCRATCH_FOLDERS):
+            continue
+        try:
+            path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError:
+            continue
+        return str(path)
+    return None
+
+
+def restrict_kernel_writes(runtime_dir: str | Path) -> bool:
+    """Called by the kernel, in the sandbox, before it starts: keep only the writes it needs.
+
+    Files of any kind in :data:`SCRATCH_FOLDERS`, writes to existing devices in ``/dev`` and
+    its own sockets in ``runtime_dir`` (see :mod:`ann.sandbox.landlock`). Returns False where
+    Landlock is not available.
+    """
+    everything = landlock.write_rights(landlock.abi_version())
+    allowed = {folder: everything for folder in SCRATCH_FOLDERS}
+    allowed["/dev"] = landlock.WRITE_FILE | landlock.TRUNCATE
+    allowed[str(runtime_dir)] = landlock.MAKE_SOCK
+    return landlock.restrict_writes(allowed)
 
 
 class SandboxedKernelManager(AsyncKernelManager):

@@ -19,7 +19,8 @@ refused instead of compared.
 
 Code running in the same interpreter can always reach these objects too (frames, ``gc``,
 ``ctypes``): the guard defeats the usual cheats, and :mod:`ann.sandbox.audit` flags submissions
-that use such machinery for review. The module imports only the standard library and numpy.
+that use such machinery for review. The module imports only the standard library and numpy
+(and :func:`main`, the jail's write restriction).
 """
 
 from __future__ import annotations
@@ -216,7 +217,17 @@ class Guard:
 
 
 def main() -> None:
-    """Start the kernel with the guard installed (the sandbox's kernel command)."""
+    """Start the kernel with the guard installed (the sandbox's kernel command).
+
+    The kernel first gives up the right to write outside its scratch folders (before ipykernel
+    starts threads, which would otherwise keep the right).
+    """
+    import os
+
+    from ann.sandbox.jail import restrict_kernel_writes
+
+    restrict_kernel_writes(os.path.dirname(os.path.abspath(sys.argv[sys.argv.index("-f") + 1])))
+
     import numpy  # noqa: F401  (imported now so that the snapshot holds the real one)
     from ipykernel.kernelapp import IPKernelApp
 
