@@ -316,9 +316,10 @@ CASES = [
         "memory_hog",
         LOGIC,
         "allocates memory without end, 64 MiB at a time (a MemoryError or the kernel's death "
-        "ends it, depending on which thread meets the cap first)",
+        "ends it, depending on which thread meets the cap first; a kernel left with no memory "
+        "to send its reply is ended by the cell's time limit instead)",
         answers={"neuron": "hoard = []\nwhile True:\n    hoard.append(bytearray(64 * 2**20))\n"},
-        stopped=("memory limit", "the kernel"),
+        stopped=("memory limit", "the kernel", "time limit of a cell"),
     ),
     Case(
         "fork_bomb",
