@@ -20,6 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ann._registry import lookup
+
 FloatArray = NDArray[np.float64]
 ElementwiseFunction = Callable[[ArrayLike], FloatArray]
 
@@ -218,10 +220,4 @@ def get_activation(name: str) -> Activation:
     ValueError
         If no activation has that name; the message lists the valid names.
     """
-    if not isinstance(name, str):
-        raise TypeError(f"activation name must be a string, got {type(name).__name__}")
-    try:
-        return ACTIVATIONS[name]
-    except KeyError:
-        valid = ", ".join(repr(key) for key in ACTIVATIONS)
-        raise ValueError(f"unknown activation {name!r}; expected one of {valid}") from None
+    return lookup(ACTIVATIONS, name, "activation")

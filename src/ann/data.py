@@ -198,16 +198,12 @@ def split_dataset(
 # --------------------------------------------------------------------------------------------
 
 
-def load_iris(
-    *, test_size: float = 0.2, validation_size: float = 0.2, random_state: int = 42
+def _stratified_split(
+    bunch, X: np.ndarray, test_size: float, validation_size: float, random_state: int
 ) -> DatasetSplit:
-    """Iris flowers: 150 instances, 4 measurements (cm), 3 species; stratified split.
-
-    See :func:`split_dataset` for the parameters.
-    """
-    bunch = sklearn_datasets.load_iris()
+    """Stratified :func:`split_dataset` of a scikit-learn classification bunch, features ``X``."""
     return split_dataset(
-        bunch.data,
+        X,
         bunch.target,
         test_size=test_size,
         validation_size=validation_size,
@@ -216,6 +212,17 @@ def load_iris(
         feature_names=bunch.feature_names,
         target_names=bunch.target_names,
     )
+
+
+def load_iris(
+    *, test_size: float = 0.2, validation_size: float = 0.2, random_state: int = 42
+) -> DatasetSplit:
+    """Iris flowers: 150 instances, 4 measurements (cm), 3 species; stratified split.
+
+    See :func:`split_dataset` for the parameters.
+    """
+    bunch = sklearn_datasets.load_iris()
+    return _stratified_split(bunch, bunch.data, test_size, validation_size, random_state)
 
 
 def load_digits(
@@ -242,16 +249,7 @@ def load_digits(
     X = bunch.data / 16.0 if scale else bunch.data
     if as_images:
         X = X.reshape(-1, 8, 8)
-    return split_dataset(
-        X,
-        bunch.target,
-        test_size=test_size,
-        validation_size=validation_size,
-        stratify=True,
-        random_state=random_state,
-        feature_names=bunch.feature_names,
-        target_names=bunch.target_names,
-    )
+    return _stratified_split(bunch, X, test_size, validation_size, random_state)
 
 
 def load_diabetes(

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ann._registry import lookup
 from ann.activations import log_softmax, sigmoid, softmax, softplus
 
 FloatArray = NDArray[np.float64]
@@ -389,10 +390,4 @@ def get_loss(name: str) -> Loss:
     ValueError
         If no loss has that name; the message lists the valid names.
     """
-    if not isinstance(name, str):
-        raise TypeError(f"loss name must be a string, got {type(name).__name__}")
-    try:
-        return LOSSES[name]
-    except KeyError:
-        valid = ", ".join(repr(key) for key in LOSSES)
-        raise ValueError(f"unknown loss {name!r}; expected one of {valid}") from None
+    return lookup(LOSSES, name, "loss")
